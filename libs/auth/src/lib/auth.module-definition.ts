@@ -1,0 +1,42 @@
+import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { getModelToken, MongooseModule } from '@nestjs/mongoose';
+import { AUTH_DEFAULTS, REFRESH_TOKEN_MODEL } from './auth.constants';
+import type { AuthModuleOptions } from './auth.options';
+import { RefreshTokenSchema } from './schemas/refresh-token.schema';
+
+/**
+ * Options decided where the module is imported, beside the `forRoot` options or the
+ * `useFactory`: they shape the module (its connection and collection), so a factory cannot supply them.
+ *
+ * @publicApi
+ */
+export interface AuthModuleExtras {
+  /** Register the module globally, so `JwtGuard` and `AuthService` need no import elsewhere. Default false. */
+  isGlobal?: boolean;
+  /** The `@nestjs/mongoose` connection to keep refresh tokens in. Default: the default connection. */
+  connectionName?: string;
+  /** The collection of refresh tokens. Default `refresh_tokens`. */
+  collectionName?: string;
+}
+
+export const {
+  ConfigurableModuleClass: ConfigurableAuthModule,
+  MODULE_OPTIONS_TOKEN: AUTH_MODULE_OPTIONS,
+  OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createAuthOptions')
+  .setExtras<AuthModuleExtras>({ isGlobal: false }, withRefreshTokenModel)
+  .build();
+
+function withRefreshTokenModel(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
+  const collection = extras.collectionName ?? AUTH_DEFAULTS.collectionName;
+  const modelName = `NestkitRefreshToken:${collection}`;
+  return {
+    ...definition,
+    global: extras.isGlobal,
+    imports: [...(definition.imports ?? []), MongooseModule.forFeature([{ name: modelName, schema: RefreshTokenSchema, collection }], extras.connectionName)],
+    providers: [...(definition.providers ?? []), { provide: REFRESH_TOKEN_MODEL, useExisting: getModelToken(modelName, extras.connectionName) }],
+  };
+}
