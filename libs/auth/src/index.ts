@@ -1,6 +1,6 @@
 export { AuthModule } from './lib/auth.module';
 export { AUTH_MODULE_OPTIONS } from './lib/auth.module-definition';
-export type { AuthModuleExtras } from './lib/auth.module-definition';
+export type { AuthModuleExtras, AuthOptionsFactory } from './lib/auth.module-definition';
 export type { AuthModuleOptions } from './lib/auth.options';
 export { AuthService } from './lib/auth.service';
 export type {

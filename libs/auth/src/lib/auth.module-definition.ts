@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, type DynamicModule } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory, type DynamicModule } from '@nestjs/common';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { AUTH_DEFAULTS, REFRESH_TOKEN_MODEL } from './auth.constants';
 import type { AuthModuleOptions } from './auth.options';
@@ -40,3 +40,19 @@ function withRefreshTokenModel(definition: DynamicModule, extras: AuthModuleExtr
     providers: [...(definition.providers ?? []), { provide: REFRESH_TOKEN_MODEL, useExisting: getModelToken(modelName, extras.connectionName) }],
   };
 }
+
+/**
+ * What a `useClass` / `useExisting` provider of `AuthModule.forRootAsync` implements.
+ *
+ * @example
+ * @Injectable()
+ * class AuthConfig implements AuthOptionsFactory {
+ *   constructor(private readonly config: ConfigService) {}
+ *   createAuthOptions(): AuthModuleOptions {
+ *     return { issuer: 'https://api.example.com', audience: 'api', secret: this.config.getOrThrow('JWT_SECRET') };
+ *   }
+ * }
+ *
+ * @publicApi
+ */
+export type AuthOptionsFactory = ConfigurableModuleOptionsFactory<AuthModuleOptions, 'createAuthOptions'>;

@@ -64,7 +64,7 @@ export function loadKeyring(secret: string | Buffer | undefined, keys: AuthKeyOp
   for (const key of configured) {
     if (typeof key.kid !== 'string' || key.kid === '') throw new AuthConfigurationError('every key needs a non-empty string `kid`');
     if (byKid.has(key.kid)) throw new AuthConfigurationError(`two keys have the kid "${key.kid}"; kids must be unique`);
-    byKid.set(key.kid, loadKey(key, configured.length === 1));
+    byKid.set(key.kid, loadKey(key, configured.length === 1, keys ? `key "${key.kid}"` : '`secret`'));
   }
 
   const active = [...byKid.values()].filter((key) => key.signKey !== undefined);
@@ -74,14 +74,14 @@ export function loadKeyring(secret: string | Buffer | undefined, keys: AuthKeyOp
   return { signing: active[0] as Keyring['signing'], byKid };
 }
 
-function loadKey(key: AuthKeyOptions, onlyKey: boolean): LoadedKey {
+function loadKey(key: AuthKeyOptions, onlyKey: boolean, label: string): LoadedKey {
   const status = key.status ?? (onlyKey ? 'active' : undefined);
   if (status !== 'active' && status !== 'verify-only') {
     throw new AuthConfigurationError(`key "${key.kid}": status must be 'active' or 'verify-only' (required when there are several keys)`);
   }
   switch (key.algorithm) {
     case 'HS256':
-      return loadSecretKey(key, status);
+      return loadSecretKey(key, status, label);
     case 'RS256':
     case 'ES256':
       return loadKeyPair(key, status);
@@ -90,14 +90,14 @@ function loadKey(key: AuthKeyOptions, onlyKey: boolean): LoadedKey {
   }
 }
 
-function loadSecretKey(key: AuthKeyOptions, status: 'active' | 'verify-only'): LoadedKey {
+function loadSecretKey(key: AuthKeyOptions, status: 'active' | 'verify-only', label: string): LoadedKey {
   if (key.privateKey !== undefined || key.publicKey !== undefined) {
     throw new AuthConfigurationError(`key "${key.kid}": HS256 takes a \`secret\`, not a public or private key`);
   }
   const bytes = typeof key.secret === 'string' ? Buffer.from(key.secret, 'utf8') : key.secret;
   if (!Buffer.isBuffer(bytes) || bytes.length < MIN_SECRET_BYTES) {
     throw new AuthConfigurationError(
-      `key "${key.kid}": the HS256 secret must be at least ${MIN_SECRET_BYTES} bytes (got ${bytes?.length ?? 0}). Generate one with: ${GENERATE_SECRET_HINT}`,
+      `${label}: the HS256 secret must be at least ${MIN_SECRET_BYTES} bytes (got ${bytes?.length ?? 0}). Generate one with: ${GENERATE_SECRET_HINT}`,
     );
   }
   const secretKey = createSecretKey(bytes);
