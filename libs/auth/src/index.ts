@@ -1,5 +1,5 @@
 export { AuthModule } from './lib/auth.module';
-export { AUTH_MODULE_OPTIONS } from './lib/auth.module-definition';
+export { AUTH_MODULE_OPTIONS, InjectAuthOptions } from './lib/auth.module-definition';
 export type { AuthModuleExtras, AuthOptionsFactory } from './lib/auth.module-definition';
 export type { AuthModuleOptions } from './lib/auth.options';
 export { AuthService } from './lib/auth.service';

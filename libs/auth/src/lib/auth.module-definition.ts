@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory, type DynamicModule } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory, type DynamicModule, Inject } from '@nestjs/common';
 import { getModelToken, MongooseModule } from '@nestjs/mongoose';
 import { AUTH_DEFAULTS, REFRESH_TOKEN_MODEL } from './auth.constants';
 import type { AuthModuleOptions } from './auth.options';
@@ -19,12 +19,14 @@ export interface AuthModuleExtras {
   collectionName?: string;
 }
 
-export const {
-  ConfigurableModuleClass: ConfigurableAuthModule,
-  MODULE_OPTIONS_TOKEN: AUTH_MODULE_OPTIONS,
-  OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
+/**
+ * `ConfigurableAuthModule` is the base class of `AuthModule`; `AUTH_MODULE_OPTIONS` is the
+ * injection token of the options as given to `forRoot` / `forRootAsync` (before defaults;
+ * prefer `@InjectAuthOptions()`).
+ *
+ * @publicApi
+ */
+export const { ConfigurableModuleClass: ConfigurableAuthModule, MODULE_OPTIONS_TOKEN: AUTH_MODULE_OPTIONS } = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createAuthOptions')
   .setExtras<AuthModuleExtras>({ isGlobal: false }, withRefreshTokenModel)
@@ -56,3 +58,13 @@ function withRefreshTokenModel(definition: DynamicModule, extras: AuthModuleExtr
  * @publicApi
  */
 export type AuthOptionsFactory = ConfigurableModuleOptionsFactory<AuthModuleOptions, 'createAuthOptions'>;
+
+/**
+ * Injects the options given to `AuthModule.forRoot` / `forRootAsync`.
+ *
+ * @example
+ * constructor(@InjectAuthOptions() private readonly authOptions: AuthModuleOptions) {}
+ *
+ * @publicApi
+ */
+export const InjectAuthOptions = (): ParameterDecorator & PropertyDecorator => Inject(AUTH_MODULE_OPTIONS);

@@ -50,12 +50,14 @@ export class RefreshTokenStore implements OnModuleInit, OnModuleDestroy {
     return this.sweeper !== undefined;
   }
 
+  /** Stores a newly issued token. */
   insert(record: RefreshTokenRecord): Promise<void> {
     return this.run('insert', async () => {
       await this.model.create(record);
     });
   }
 
+  /** The token with this hash, read from the primary. */
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {
     return this.run('lookup', () => this.model.findOne({ tokenHash }).lean<RefreshTokenRecord>().exec());
   }
@@ -88,6 +90,7 @@ export class RefreshTokenStore implements OnModuleInit, OnModuleDestroy {
     return this.revokeWhere({ sub }, reason, now);
   }
 
+  /** Deletes a successor that lost its race before anyone received it. */
   deleteByHash(tokenHash: string): Promise<void> {
     return this.run('delete', async () => {
       await this.model.deleteOne({ tokenHash }).exec();
