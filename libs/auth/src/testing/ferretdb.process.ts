@@ -31,7 +31,8 @@ export interface FerretdbProcessOptions {
 export function startFerretdb(options: FerretdbProcessOptions): Promise<StartedMongo> {
   const args = ['-listen', `127.0.0.1:${options.port ?? 0}`];
   if (options.dataDir) args.push('-data-dir', options.dataDir);
-  const child = spawn(options.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // A process group of its own: a Ctrl-C in the terminal reaches the parent, which stops FerretDB after the app.
+  const child = spawn(options.binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
 
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
