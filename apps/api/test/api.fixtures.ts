@@ -14,9 +14,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** The HS256 secret of the test app. */
+export const TEST_JWT_SECRET = 'e2e-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
 const TEST_ENVIRONMENT = {
   NODE_ENV: 'test',
-  JWT_SECRET: 'e2e-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+  JWT_SECRET: TEST_JWT_SECRET,
   LOGIN_THROTTLE_LIMIT: '1000',
   AUTH_THROTTLE_LIMIT: '1000',
 };

@@ -1,4 +1,4 @@
-import { PASSWORD, startTestApi, type TestApi } from './api.fixtures';
+import { PASSWORD, startTestApi, type TestApi } from '../api.fixtures';
 
 describe('throttling (e2e)', () => {
   let api: TestApi;
