@@ -19,6 +19,14 @@ export interface CreateAppOptions extends AppModuleOptions {
  */
 export async function createApp({ logger, ...options }: CreateAppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { bodyParser: false, ...(logger === undefined ? {} : { logger }) });
+  return configureApp(app);
+}
+
+/**
+ * The HTTP setup of {@link createApp}, for an app built around `AppModule` by other means
+ * (the benchmark server adds its comparison routes). The app must be created with `bodyParser: false`.
+ */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.use(...jsonBody(MAX_BODY));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());
