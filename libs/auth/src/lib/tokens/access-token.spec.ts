@@ -122,6 +122,24 @@ describe('AccessTokenService', () => {
     });
   });
 
+  it('signs and verifies ES256 (JWS P1363 signatures), and rejects a flipped signature byte', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    service = build({ secret: undefined, keys: [{ kid: 'ec-1', algorithm: 'ES256', privateKey }] });
+    const token = service.sign(subject).token;
+    const signature = Buffer.from(token.split('.')[2]!, 'base64url');
+
+    expect(signature).toHaveLength(64);
+    expect(service.verify(token).status).toBe('valid');
+    signature[10] ^= 1;
+    expect(service.verify(`${token.split('.').slice(0, 2).join('.')}.${signature.toString('base64url')}`)).toEqual({ status: 'invalid', reason: 'bad_signature' });
+  });
+
+  it('accepts an aud array that contains the audience, and nothing else', () => {
+    expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), aud: ['other', 'test-api'] })).status).toBe('valid');
+    expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), aud: ['other'] }))).toEqual({ status: 'invalid', reason: 'wrong_audience' });
+    expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), aud: undefined }))).toEqual({ status: 'invalid', reason: 'wrong_audience' });
+  });
+
   it('verifies tokens of a verify-only key and signs with the active one', () => {
     const oldKey = { kid: 'old', algorithm: 'HS256' as const, secret: TEST_SECRET };
     const before = build({ secret: undefined, keys: [oldKey] }).sign(subject).token;
