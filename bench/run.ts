@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     console.log(`[bench] listSessions with ${SCALE_SESSIONS} sessions`);
     const scale = await listSessionsAtScale(uri, SCALE_SESSIONS);
 
-    const verify = (name: string) => micro.find((row) => row.case === name)!.verifyOpsPerSec;
+    const verify = (name: string) => micro.find((row) => row.case === name)?.verifyOpsPerSec ?? NaN;
     const rawVerify = verify('raw node:crypto HMAC-SHA256 (HS256 limit)');
     const moduleVerify = verify('@nestkit/auth isJwtTokenValid (HS256)');
     const ratios = {
@@ -106,7 +106,7 @@ async function loadRoutesInterleaved<K extends string>(url: string, routes: Reco
   const average = (results: HttpResult[], field: 'requestsPerSec' | 'p50Ms' | 'p99Ms') => results.reduce((sum, result) => sum + result[field], 0) / results.length;
   return Object.fromEntries(
     names.map((name) => {
-      const results = halves.get(name)!;
+      const results = halves.get(name) ?? [];
       return [name, { route: routes[name], requestsPerSec: average(results, 'requestsPerSec'), p50Ms: average(results, 'p50Ms'), p99Ms: average(results, 'p99Ms'), non2xx: results.reduce((sum, result) => sum + result.non2xx, 0) }];
     }),
   ) as Record<K, HttpResult>;

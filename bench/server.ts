@@ -14,7 +14,9 @@ export type ServerMessage = { type: 'ready'; port: number } | { type: 'loop-dela
 
 async function main(): Promise<void> {
   Object.assign(process.env, BENCH_ENVIRONMENT);
-  @Module({ imports: [AppModule.forRoot({ mongoUri: process.env['MONGODB_URI']! }), PassportComparisonModule] })
+  const mongoUri = process.env['MONGODB_URI'];
+  if (!mongoUri) throw new Error('bench/server.ts is started by bench/run.ts with MONGODB_URI');
+  @Module({ imports: [AppModule.forRoot({ mongoUri }), PassportComparisonModule] })
   class BenchServerModule {}
 
   const app = configureApp(await NestFactory.create<NestExpressApplication>(BenchServerModule, { bodyParser: false, logger: ['error', 'warn'] }));
