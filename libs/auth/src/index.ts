@@ -22,6 +22,7 @@ export type { AuthenticationFailureReason } from './lib/jwt.guard';
 export { Public } from './lib/decorators/public.decorator';
 export { CurrentUser } from './lib/decorators/current-user.decorator';
 export type { AccessTokenClaims, AccessTokenVerification, InvalidAccessTokenReason } from './lib/tokens/access-token';
-export type { AuthAlgorithm, AuthKeyOptions } from './lib/tokens/signing-keys';
+export type { AuthAlgorithm, AuthKeyOptions, KeyMaterial } from './lib/tokens/signing-keys';
+export type { JsonWebKeySet, PublicJsonWebKey } from './lib/tokens/jwks';
 export { RefreshToken, RefreshTokenSchema } from './lib/schemas/refresh-token.schema';
 export type { RevokeReason } from './lib/schemas/refresh-token.schema';

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TEST_SECRET, testAuthOptions } from './auth.fixtures';
 import { type AuthModuleOptions, resolveAuthOptions } from './auth.options';
 
@@ -6,6 +9,13 @@ const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const ecP384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+const ed25519 = generateKeyPairSync('ed25519');
+const keyFolder = mkdtempSync(join(tmpdir(), 'auth-keys-'));
+const privatePemFile = join(keyFolder, 'private.pem');
+const publicPemFile = join(keyFolder, 'public.pem');
+writeFileSync(privatePemFile, ed25519.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+writeFileSync(publicPemFile, ed25519.publicKey.export({ type: 'spki', format: 'pem' }));
+afterAll(() => rmSync(keyFolder, { recursive: true, force: true }));
 const generateHint = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
 
 describe('resolveAuthOptions', () => {
@@ -31,6 +41,23 @@ describe('resolveAuthOptions', () => {
     const resolved = resolveAuthOptions(testAuthOptions({ secret: undefined, keys: [{ kid: 'ec', algorithm: 'ES256', privateKey: pem }] }));
 
     expect(resolved.keyring.byKid.get('ec')?.verifyKey.type).toBe('public');
+  });
+
+  it('loads keys from PEM files and from JWKs', () => {
+    const fromFiles = resolveAuthOptions(
+      testAuthOptions({
+        secret: undefined,
+        keys: [
+          { kid: 'file', algorithm: 'EdDSA', status: 'active', privateKeyFile: privatePemFile },
+          { kid: 'public-file', algorithm: 'EdDSA', status: 'verify-only', publicKeyFile: publicPemFile },
+          { kid: 'jwk', algorithm: 'ES256', status: 'verify-only', publicKey: ec.publicKey.export({ format: 'jwk' }) },
+        ],
+      }),
+    );
+
+    expect(fromFiles.keyring.signing.kid).toBe('file');
+    expect(fromFiles.keyring.byKid.get('public-file')?.verifyKey.equals(ed25519.publicKey)).toBe(true);
+    expect(fromFiles.keyring.byKid.get('jwk')?.verifyKey.equals(ec.publicKey)).toBe(true);
   });
 
   const invalid: Array<[string, Partial<AuthModuleOptions> | null, string]> = [
@@ -67,7 +94,7 @@ describe('resolveAuthOptions', () => {
     ['two active keys', [{ kid: 'a', algorithm: 'HS256', secret: TEST_SECRET, status: 'active' }, { kid: 'b', algorithm: 'HS256', secret: TEST_SECRET, status: 'active' }], "AuthModule: exactly one key must have status 'active' (found 2: a, b)"],
     ['no active key', [{ kid: 'a', algorithm: 'HS256', secret: TEST_SECRET, status: 'verify-only' }], "AuthModule: exactly one key must have status 'active' (found 0: none)"],
     ['no status among several keys', [{ kid: 'a', algorithm: 'HS256', secret: TEST_SECRET }, { kid: 'b', algorithm: 'HS256', secret: TEST_SECRET, status: 'active' }], `AuthModule: key "a": status must be 'active' or 'verify-only' (required when there are several keys)`],
-    ['an unknown algorithm', [{ kid: 'a', algorithm: 'none' as 'HS256', secret: TEST_SECRET }], 'AuthModule: key "a": unsupported algorithm "none"; use HS256, RS256 or ES256'],
+    ['an unknown algorithm', [{ kid: 'a', algorithm: 'none' as 'HS256', secret: TEST_SECRET }], 'AuthModule: key "a": unsupported algorithm "none"; use HS256, RS256, ES256 or EdDSA'],
     ['HS256 with a key pair', [{ kid: 'a', algorithm: 'HS256', privateKey: rsa2048.privateKey }], 'AuthModule: key "a": HS256 takes a `secret`, not a public or private key'],
     ['RS256 with a secret', [{ kid: 'a', algorithm: 'RS256', secret: TEST_SECRET }], 'AuthModule: key "a": RS256 takes a key pair, not a `secret`'],
     ['an active RS256 key without its private key', [{ kid: 'a', algorithm: 'RS256', publicKey: rsa2048.publicKey }], 'AuthModule: key "a": the active RS256 key needs its `privateKey` to sign'],
@@ -75,7 +102,11 @@ describe('resolveAuthOptions', () => {
     ['RS256 with an EC key', [{ kid: 'a', algorithm: 'RS256', privateKey: ec.privateKey }], 'AuthModule: key "a": RS256 needs an RSA key, got ec'],
     ['ES256 with a P-384 key', [{ kid: 'a', algorithm: 'ES256', privateKey: ecP384.privateKey }], 'AuthModule: key "a": ES256 needs an EC key on the P-256 curve'],
     ['a public key given as the private key', [{ kid: 'a', algorithm: 'ES256', privateKey: ec.publicKey }], 'AuthModule: key "a": `privateKey` is a public key'],
-    ['an unreadable PEM', [{ kid: 'a', algorithm: 'ES256', privateKey: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }], 'AuthModule: key "a": `privateKey` is not a readable PEM private key'],
+    ['EdDSA with an RSA key', [{ kid: 'a', algorithm: 'EdDSA', privateKey: rsa2048.privateKey }], 'AuthModule: key "a": EdDSA needs an Ed25519 key, got rsa'],
+    ['a missing key file', [{ kid: 'a', algorithm: 'EdDSA', privateKeyFile: '/nonexistent/key.pem' }], 'AuthModule: key "a": cannot read `privateKeyFile` /nonexistent/key.pem (ENOENT)'],
+    ['a key given inline and as a file', [{ kid: 'a', algorithm: 'EdDSA', privateKey: ed25519.privateKey, privateKeyFile: privatePemFile }], 'AuthModule: key "a": set either `privateKey` or `privateKeyFile`, not both'],
+    ['HS256 with a key file', [{ kid: 'a', algorithm: 'HS256', secret: TEST_SECRET, publicKeyFile: publicPemFile }], 'AuthModule: key "a": HS256 takes a `secret`, not a public or private key'],
+    ['an unreadable PEM', [{ kid: 'a', algorithm: 'ES256', privateKey: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }], 'AuthModule: key "a": `privateKey` is not a readable PEM or JWK private key'],
   ];
 
   it.each(keyring)('refuses a keyring with %s', (_case, keys, message) => {

@@ -17,6 +17,7 @@ import type {
 } from './auth.types';
 import { type RefreshTokenRecord, RefreshTokenStore, type SessionOwner } from './refresh-token.store';
 import { AccessTokenService, type AccessTokenVerification } from './tokens/access-token';
+import { type JsonWebKeySet, publicJwks } from './tokens/jwks';
 import { createRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from './tokens/refresh-token';
 
 interface NewToken {
@@ -37,12 +38,23 @@ interface NewToken {
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('AuthModule');
+  private readonly jwks: JsonWebKeySet;
 
   constructor(
     @Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly accessTokens: AccessTokenService,
     private readonly store: RefreshTokenStore,
-  ) {}
+  ) {
+    this.jwks = publicJwks(options.keyring);
+  }
+
+  /**
+   * The JWK Set of the public keys that verify access tokens (asymmetric keys only, active and
+   * verify-only), for `GET /.well-known/jwks.json`. Empty with HS256.
+   */
+  getJwks(): JsonWebKeySet {
+    return this.jwks;
+  }
 
   /**
    * Starts a session (a login): stores a new refresh token and signs an access token.

@@ -134,6 +134,17 @@ describe('AccessTokenService', () => {
     expect(service.verify(`${token.split('.').slice(0, 2).join('.')}.${signature.toString('base64url')}`)).toEqual({ status: 'invalid', reason: 'bad_signature' });
   });
 
+  it('signs EdDSA (Ed25519) with node:crypto and verifies it; another Ed25519 key under the same kid fails', () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    service = build({ secret: undefined, keys: [{ kid: 'ed-1', algorithm: 'EdDSA', privateKey }] });
+    const token = service.sign(subject).token;
+
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: 'ed-1' });
+    expect(service.verify(token)).toEqual({ status: 'valid', claims: expect.objectContaining({ sub: 'user-1', iss: 'https://auth.test', aud: 'test-api' }) });
+    const impostor = build({ secret: undefined, keys: [{ kid: 'ed-1', algorithm: 'EdDSA', privateKey: generateKeyPairSync('ed25519').privateKey }] }).sign(subject).token;
+    expect(service.verify(impostor)).toEqual({ status: 'invalid', reason: 'bad_signature' });
+  });
+
   it('accepts an aud array that contains the audience, and nothing else', () => {
     expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), aud: ['other', 'test-api'] })).status).toBe('valid');
     expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), aud: ['other'] }))).toEqual({ status: 'invalid', reason: 'wrong_audience' });

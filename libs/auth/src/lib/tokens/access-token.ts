@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ACCESS_TOKEN_TYPE, MAX_ACCESS_TOKEN_BYTES, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import type { ResolvedAuthOptions } from '../auth.options';
-import { isValidSignature } from './jws-signature';
+import { isValidSignature, signEdDsa } from './jws-signature';
+import type { Keyring } from './signing-keys';
 
 /**
  * The claims of a valid access token: the module's own plus the identity's extra claims.
@@ -70,7 +71,8 @@ export interface SignedAccessToken {
 const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 /**
- * Signs access tokens through `@nestjs/jwt` with the active key, and verifies them with
+ * Signs access tokens through `@nestjs/jwt` with the active key (EdDSA, which jsonwebtoken
+ * cannot sign, with node:crypto), and verifies them with
  * node:crypto and the keyring's KeyObjects, pinning `typ`, `kid`, the key's algorithm, `iss`
  * and `aud`. Verification does not go through jsonwebtoken: it validates its options and
  * decodes the token again on every call, which caps it at ~67k/s where node:crypto does
@@ -78,20 +80,10 @@ const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
  */
 @Injectable()
 export class AccessTokenService {
-  private readonly signer: JwtService;
+  private readonly signWithActiveKey: (payload: object) => string;
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
-    const key = options.keyring.signing;
-    this.signer = new JwtService({
-      ...(key.algorithm === 'HS256' ? { secret: key.signKey } : { privateKey: key.signKey }),
-      signOptions: {
-        algorithm: key.algorithm,
-        keyid: key.kid,
-        header: { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid },
-        issuer: options.issuer,
-        audience: options.audience,
-      },
-    });
+    this.signWithActiveKey = this.signerFor(options.keyring.signing);
   }
 
   /** Signs an access token for a session with the active key. */
@@ -99,7 +91,7 @@ export class AccessTokenService {
     const iat = Math.floor(this.options.now() / 1000);
     const exp = iat + this.options.accessTokenTtl;
     const payload = { ...subject.claims, sub: subject.sub, email: subject.email, sid: subject.sid, jti: randomUUID(), iat, exp };
-    return { token: this.signer.sign(payload), expiresAt: exp };
+    return { token: this.signWithActiveKey(payload), expiresAt: exp };
   }
 
   /** Checks an access token; never throws. */
@@ -121,6 +113,18 @@ export class AccessTokenService {
 
     const payload = parseJsonObject(encodedPayload);
     return payload ? this.checkClaims(payload) : invalid('malformed');
+  }
+
+  // Built once: the KeyObject, algorithm, kid, iss and aud never change after start-up.
+  private signerFor(key: Keyring['signing']): (payload: object) => string {
+    const header = { alg: key.algorithm, typ: ACCESS_TOKEN_TYPE, kid: key.kid };
+    const { issuer: iss, audience: aud } = this.options;
+    if (key.algorithm === 'EdDSA') return (payload) => signEdDsa(key.signKey, header, { ...payload, iss, aud });
+    const jwt = new JwtService({
+      ...(key.algorithm === 'HS256' ? { secret: key.signKey } : { privateKey: key.signKey }),
+      signOptions: { algorithm: key.algorithm, keyid: key.kid, header, issuer: iss, audience: aud },
+    });
+    return (payload) => jwt.sign(payload);
   }
 
   private checkClaims(claims: Partial<AccessTokenClaims>): AccessTokenVerification {

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AuthConfigurationError } from '../auth.errors';
 
 /**
@@ -6,7 +7,10 @@ import { AuthConfigurationError } from '../auth.errors';
  *
  * @publicApi
  */
-export type AuthAlgorithm = 'HS256' | 'RS256' | 'ES256';
+export type AuthAlgorithm = 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
+
+/** Key material: PEM text, a KeyObject, or a JWK. */
+export type KeyMaterial = string | KeyObject | JsonWebKey;
 
 /**
  * One key of the keyring. `active` signs and verifies; `verify-only` only verifies, so a
@@ -23,10 +27,14 @@ export interface AuthKeyOptions {
   status?: 'active' | 'verify-only';
   /** HS256: the shared secret, at least 32 bytes. */
   secret?: string | Buffer;
-  /** RS256 / ES256: the private key (PEM or KeyObject); needed by the active key. */
-  privateKey?: string | KeyObject;
-  /** RS256 / ES256: the public key (PEM or KeyObject); derived from `privateKey` when omitted. */
-  publicKey?: string | KeyObject;
+  /** RS256 / ES256 / EdDSA: the private key (PEM, KeyObject or JWK); needed by the active key. */
+  privateKey?: KeyMaterial;
+  /** Like `privateKey`, read from a PEM file at start-up. */
+  privateKeyFile?: string;
+  /** RS256 / ES256 / EdDSA: the public key (PEM, KeyObject or JWK); derived from the private key when omitted. */
+  publicKey?: KeyMaterial;
+  /** Like `publicKey`, read from a PEM file at start-up. */
+  publicKeyFile?: string;
 }
 
 /** A key ready for use: KeyObjects built once at start-up. */
@@ -84,14 +92,15 @@ function loadKey(key: AuthKeyOptions, onlyKey: boolean, label: string): LoadedKe
       return loadSecretKey(key, status, label);
     case 'RS256':
     case 'ES256':
+    case 'EdDSA':
       return loadKeyPair(key, status);
     default:
-      throw new AuthConfigurationError(`key "${key.kid}": unsupported algorithm "${String(key.algorithm)}"; use HS256, RS256 or ES256`);
+      throw new AuthConfigurationError(`key "${key.kid}": unsupported algorithm "${String(key.algorithm)}"; use HS256, RS256, ES256 or EdDSA`);
   }
 }
 
 function loadSecretKey(key: AuthKeyOptions, status: 'active' | 'verify-only', label: string): LoadedKey {
-  if (key.privateKey !== undefined || key.publicKey !== undefined) {
+  if ([key.privateKey, key.publicKey, key.privateKeyFile, key.publicKeyFile].some((material) => material !== undefined)) {
     throw new AuthConfigurationError(`key "${key.kid}": HS256 takes a \`secret\`, not a public or private key`);
   }
   const bytes = typeof key.secret === 'string' ? Buffer.from(key.secret, 'utf8') : key.secret;
@@ -106,25 +115,40 @@ function loadSecretKey(key: AuthKeyOptions, status: 'active' | 'verify-only', la
 
 function loadKeyPair(key: AuthKeyOptions, status: 'active' | 'verify-only'): LoadedKey {
   if (key.secret !== undefined) throw new AuthConfigurationError(`key "${key.kid}": ${key.algorithm} takes a key pair, not a \`secret\``);
-  if (status === 'active' && key.privateKey === undefined) {
+  const privateMaterial = material(key, 'private');
+  const publicMaterial = material(key, 'public');
+  if (status === 'active' && privateMaterial === undefined) {
     throw new AuthConfigurationError(`key "${key.kid}": the active ${key.algorithm} key needs its \`privateKey\` to sign`);
   }
-  const privateKey = key.privateKey === undefined ? undefined : asKeyObject(key, 'private', key.privateKey);
-  const publicKey = key.publicKey !== undefined ? asKeyObject(key, 'public', key.publicKey) : privateKey && createPublicKey(privateKey);
+  const privateKey = privateMaterial === undefined ? undefined : asKeyObject(key, 'private', privateMaterial);
+  const publicKey = publicMaterial !== undefined ? asKeyObject(key, 'public', publicMaterial) : privateKey && createPublicKey(privateKey);
   if (!publicKey) throw new AuthConfigurationError(`key "${key.kid}": a verify-only ${key.algorithm} key needs its \`publicKey\``);
   for (const keyObject of [privateKey, publicKey]) if (keyObject) checkKeyFitsAlgorithm(key, keyObject);
   return { kid: key.kid, algorithm: key.algorithm, signKey: status === 'active' ? privateKey : undefined, verifyKey: publicKey };
 }
 
-function asKeyObject(key: AuthKeyOptions, type: 'private' | 'public', material: string | KeyObject): KeyObject {
-  if (material instanceof KeyObject) {
-    if (material.type !== type) throw new AuthConfigurationError(`key "${key.kid}": \`${type}Key\` is a ${material.type} key`);
-    return material;
-  }
+function material(key: AuthKeyOptions, type: 'private' | 'public'): KeyMaterial | undefined {
+  const inline = type === 'private' ? key.privateKey : key.publicKey;
+  const file = type === 'private' ? key.privateKeyFile : key.publicKeyFile;
+  if (inline !== undefined && file !== undefined) throw new AuthConfigurationError(`key "${key.kid}": set either \`${type}Key\` or \`${type}KeyFile\`, not both`);
+  if (file === undefined) return inline;
   try {
-    return type === 'private' ? createPrivateKey(material) : createPublicKey(material);
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AuthConfigurationError(`key "${key.kid}": cannot read \`${type}KeyFile\` ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function asKeyObject(key: AuthKeyOptions, type: 'private' | 'public', keyMaterial: KeyMaterial): KeyObject {
+  if (keyMaterial instanceof KeyObject) {
+    if (keyMaterial.type !== type) throw new AuthConfigurationError(`key "${key.kid}": \`${type}Key\` is a ${keyMaterial.type} key`);
+    return keyMaterial;
+  }
+  const input = typeof keyMaterial === 'string' ? keyMaterial : { key: keyMaterial, format: 'jwk' as const };
+  try {
+    return type === 'private' ? createPrivateKey(input) : createPublicKey(input);
   } catch {
-    throw new AuthConfigurationError(`key "${key.kid}": \`${type}Key\` is not a readable PEM ${type} key`);
+    throw new AuthConfigurationError(`key "${key.kid}": \`${type}Key\` is not a readable PEM or JWK ${type} key`);
   }
 }
 
@@ -140,6 +164,9 @@ function checkKeyFitsAlgorithm(key: AuthKeyOptions, keyObject: KeyObject): void 
   }
   if (key.algorithm === 'ES256' && (keyObject.asymmetricKeyType !== 'ec' || details?.namedCurve !== 'prime256v1')) {
     throw new AuthConfigurationError(`key "${key.kid}": ES256 needs an EC key on the P-256 curve`);
+  }
+  if (key.algorithm === 'EdDSA' && keyObject.asymmetricKeyType !== 'ed25519') {
+    throw new AuthConfigurationError(`key "${key.kid}": EdDSA needs an Ed25519 key, got ${keyObject.asymmetricKeyType}`);
   }
 }
 
