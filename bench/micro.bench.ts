@@ -93,6 +93,7 @@ export async function runMicro(mongoUri: string): Promise<MicroResult[]> {
   for (const [algorithm, keyPair] of [
     ['RS256', generateKeyPairSync('rsa', { modulusLength: 2048 })],
     ['ES256', generateKeyPairSync('ec', { namedCurve: 'prime256v1' })],
+    ['EdDSA', generateKeyPairSync('ed25519')],
   ] as const) {
     const context = await authContext(mongoUri, [{ kid: algorithm, algorithm, privateKey: keyPair.privateKey }], `bench_micro_${algorithm}`);
     const service = context.get(AuthService);

@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule, JwtGuard } from '@nestkit/auth';
 import { AuthController } from './auth/auth.controller';
 import { authThrottlers } from './auth/auth-throttling';
+import { JwksController } from './auth/jwks.controller';
 import { AuthOptionsFromEnvironment } from './config/auth-options.factory';
 import { type Environment, validateEnvironment } from './config/environment';
 import { HealthModule } from './health/health.module';
@@ -40,7 +41,7 @@ export class AppModule {
         UsersModule,
         HealthModule,
       ],
-      controllers: [AuthController],
+      controllers: [AuthController, JwksController],
       providers: [{ provide: APP_GUARD, useClass: JwtGuard }],
     };
   }

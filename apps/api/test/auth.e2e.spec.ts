@@ -160,6 +160,12 @@ describe('auth endpoints (e2e)', () => {
     });
   });
 
+  describe('GET /.well-known/jwks.json with HS256', () => {
+    it('publishes no key: the shared secret stays secret', async () => {
+      expect((await api.http.get('/.well-known/jwks.json').expect(200)).body).toEqual({ keys: [] });
+    });
+  });
+
   describe('GET /health and /docs', () => {
     it('reports MongoDB up', async () => {
       expect((await api.http.get('/health').expect(200)).body).toMatchObject({ status: 'ok', info: { mongodb: { status: 'up' } } });

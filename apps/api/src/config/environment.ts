@@ -25,6 +25,33 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes; generate one with: openssl rand -base64 32' })
   JWT_SECRET?: string;
 
+  /** Signing algorithm; anything but HS256 reads its key from JWT_PRIVATE_KEY_FILE. */
+  @IsIn(['HS256', 'RS256', 'ES256', 'EdDSA'])
+  JWT_ALG: 'HS256' | 'RS256' | 'ES256' | 'EdDSA' = 'HS256';
+
+  /** PEM private key of the active RS256 / ES256 / EdDSA key. */
+  @IsOptional()
+  @IsString()
+  JWT_PRIVATE_KEY_FILE?: string;
+
+  /** `kid` of the active key; defaults to the algorithm in lower case plus "-1". */
+  @IsOptional()
+  @IsString()
+  JWT_KEY_ID?: string;
+
+  /** PEM public key of the previous key, kept verify-only during a rotation. */
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_PUBLIC_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsIn(['RS256', 'ES256', 'EdDSA'])
+  JWT_PREVIOUS_ALG?: 'RS256' | 'ES256' | 'EdDSA';
+
   @IsString()
   JWT_ISSUER = 'nestkit-demo';
 
@@ -74,8 +101,11 @@ export class Environment {
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const environment = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const problems = validateSync(environment, { whitelist: false }).flatMap((error) => Object.values(error.constraints ?? {}));
-  if (environment.NODE_ENV === 'production' && !environment.JWT_SECRET) {
+  if (environment.NODE_ENV === 'production' && environment.JWT_ALG === 'HS256' && !environment.JWT_SECRET) {
     problems.push('JWT_SECRET is required when NODE_ENV=production; generate one with: openssl rand -base64 32');
+  }
+  if (environment.JWT_ALG !== 'HS256' && !environment.JWT_PRIVATE_KEY_FILE) {
+    problems.push(`JWT_PRIVATE_KEY_FILE is required with JWT_ALG=${environment.JWT_ALG}`);
   }
   if (problems.length > 0) throw new Error(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
   return environment;
