@@ -151,6 +151,28 @@ describe('AccessTokenService', () => {
     expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), aud: undefined }))).toEqual({ status: 'invalid', reason: 'wrong_audience' });
   });
 
+  describe.each([
+    ['HS256', { secret: TEST_SECRET }],
+    ['RS256', { privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }],
+    ['ES256', { privateKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey }],
+    ['EdDSA', { privateKey: generateKeyPairSync('ed25519').privateKey }],
+  ] as const)('%s', (algorithm, material) => {
+    const keyed = () => build({ secret: undefined, keys: [{ kid: `${algorithm}-kid`, algorithm, ...material }] });
+    const otherAlgorithm = algorithm === 'HS256' ? 'RS256' : 'HS256';
+
+    it('sign -> verify; an unknown kid and another alg under the kid are invalid', () => {
+      const own = keyed();
+      const token = own.sign(subject).token;
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const decoded = JSON.parse(Buffer.from(header, 'base64url').toString());
+
+      expect(own.verify(token).status).toBe('valid');
+      expect(own.verify(`${b64({ ...decoded, kid: 'unknown' })}.${payload}.${signature}`)).toEqual({ status: 'invalid', reason: 'unknown_key' });
+      expect(own.verify(`${b64({ ...decoded, alg: otherAlgorithm })}.${payload}.${signature}`)).toEqual({ status: 'invalid', reason: 'algorithm_mismatch' });
+      expect(build().verify(token)).toEqual({ status: 'invalid', reason: 'unknown_key' });
+    });
+  });
+
   it('verifies tokens of a verify-only key and signs with the active one', () => {
     const oldKey = { kid: 'old', algorithm: 'HS256' as const, secret: TEST_SECRET };
     const before = build({ secret: undefined, keys: [oldKey] }).sign(subject).token;
