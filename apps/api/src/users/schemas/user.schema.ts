@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { HydratedDocument } from 'mongoose';
 
 /**
  * A registered user of the demo. The password is kept only as an argon2id hash.
@@ -12,9 +11,6 @@ export class User {
   @Prop({ type: String, required: true })
   passwordHash!: string;
 }
-
-/** A hydrated user document. */
-export type UserDocument = HydratedDocument<User>;
 
 /** Mongoose schema of {@link User}, with a unique index on `email`. */
 export const UserSchema = SchemaFactory.createForClass(User);

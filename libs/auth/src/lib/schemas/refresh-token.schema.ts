@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { HydratedDocument } from 'mongoose';
 
 /**
  * One issued refresh token. A login starts a session (`sessionId`); every rotation adds a
@@ -72,9 +71,6 @@ export class RefreshToken {
  * @publicApi
  */
 export type RevokeReason = 'logout' | 'logout_all' | 'session_revoked' | 'reuse_detected';
-
-/** A hydrated refresh-token document. */
-export type RefreshTokenDocument = HydratedDocument<RefreshToken>;
 
 /**
  * The mongoose schema of {@link RefreshToken}, with its indexes: unique `tokenHash`,
