@@ -41,6 +41,19 @@ describe('AccessTokenService', () => {
     expect(service.verify(token)).toEqual({ status: 'valid', claims: expect.objectContaining({ ...subject.claims, sub: 'user-1', sid: 'session-1' }) });
   });
 
+  it('checks the signature and claims of every token, also when its header was seen before', () => {
+    const genuine = forgeHs256(validHeader(), validPayload());
+    const [header, payload] = genuine.split('.');
+    expect(service.verify(genuine).status).toBe('valid');
+
+    expect(service.verify(`${header}.${payload}.${'A'.repeat(43)}`)).toEqual({ status: 'invalid', reason: 'bad_signature' });
+    expect(service.verify(`${header}.${b64({ ...validPayload(), sub: 'admin' })}.${genuine.split('.')[2]}`)).toEqual({ status: 'invalid', reason: 'bad_signature' });
+    expect(service.verify(forgeHs256(validHeader(), { ...validPayload(), exp: nowSeconds() - 1 }))).toEqual({ status: 'expired' });
+    const unknownKid = forgeHs256({ ...validHeader(), kid: 'nope' }, validPayload());
+    expect(service.verify(unknownKid)).toEqual({ status: 'invalid', reason: 'unknown_key' });
+    expect(service.verify(unknownKid)).toEqual({ status: 'invalid', reason: 'unknown_key' });
+  });
+
   it('accepts a hand-made token that follows every rule (the forging below is sound)', () => {
     expect(service.verify(forgeHs256(validHeader(), validPayload())).status).toBe('valid');
   });

@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ACCESS_TOKEN_TYPE, MAX_ACCESS_TOKEN_BYTES, RESOLVED_AUTH_OPTIONS } from '../auth.constants';
 import type { ResolvedAuthOptions } from '../auth.options';
 import { isValidSignature, signEdDsa } from './jws-signature';
-import type { Keyring } from './signing-keys';
+import type { Keyring, LoadedKey } from './signing-keys';
 
 /**
  * The claims of a valid access token: the module's own plus the identity's extra claims.
@@ -68,7 +68,8 @@ export interface SignedAccessToken {
   expiresAt: number;
 }
 
-const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const HEADER_CACHE_SIZE = 64;
 
 /**
  * Signs access tokens with the active key through `@nestjs/jwt` (EdDSA, which jsonwebtoken
@@ -80,6 +81,10 @@ const BASE64URL_SEGMENT = /^[A-Za-z0-9_-]+$/;
 @Injectable()
 export class AccessTokenService {
   private readonly signWithActiveKey: (payload: object) => string;
+  // Encoded headers already found to name a key of the keyring correctly. The keyring never
+  // changes after start-up, so the verdict for a header string never changes either; the
+  // cache stops growing at HEADER_CACHE_SIZE, so varied headers cannot inflate it.
+  private readonly keyOfHeader = new Map<string, LoadedKey>();
 
   constructor(@Inject(RESOLVED_AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     this.signWithActiveKey = this.signerFor(options.keyring.signing);
@@ -97,10 +102,23 @@ export class AccessTokenService {
   verify(token: unknown): AccessTokenVerification {
     if (typeof token !== 'string') return invalid('malformed');
     if (token.length > MAX_ACCESS_TOKEN_BYTES) return invalid('too_large');
-    const segments = token.split('.');
-    if (segments.length !== 3 || !segments.every((segment) => BASE64URL_SEGMENT.test(segment))) return invalid('malformed');
-    const [encodedHeader, encodedPayload, signature] = segments as [string, string, string];
+    if (!COMPACT_JWS.test(token)) return invalid('malformed');
+    const headerEnd = token.indexOf('.');
+    const payloadEnd = token.lastIndexOf('.');
 
+    const key = this.keyFor(token.slice(0, headerEnd));
+    if ('status' in key) return key;
+    if (!isValidSignature(key, token.slice(0, payloadEnd), token.slice(payloadEnd + 1))) return invalid('bad_signature');
+
+    const payload = parseJsonObject(token.slice(headerEnd + 1, payloadEnd));
+    return payload ? this.checkClaims(payload) : invalid('malformed');
+  }
+
+  // The key a token's header names, or why the header is refused: typ must be at+jwt, no
+  // crit, a known kid, and exactly that key's algorithm.
+  private keyFor(encodedHeader: string): LoadedKey | AccessTokenVerification {
+    const cached = this.keyOfHeader.get(encodedHeader);
+    if (cached) return cached;
     const header = parseJsonObject(encodedHeader);
     if (!header) return invalid('malformed');
     if (header['typ'] !== ACCESS_TOKEN_TYPE && header['typ'] !== `application/${ACCESS_TOKEN_TYPE}`) return invalid('wrong_type');
@@ -108,10 +126,8 @@ export class AccessTokenService {
     const key = typeof header['kid'] === 'string' ? this.options.keyring.byKid.get(header['kid']) : undefined;
     if (!key) return invalid('unknown_key');
     if (header['alg'] !== key.algorithm) return invalid('algorithm_mismatch');
-    if (!isValidSignature(key, `${encodedHeader}.${encodedPayload}`, signature)) return invalid('bad_signature');
-
-    const payload = parseJsonObject(encodedPayload);
-    return payload ? this.checkClaims(payload) : invalid('malformed');
+    if (this.keyOfHeader.size < HEADER_CACHE_SIZE) this.keyOfHeader.set(encodedHeader, key);
+    return key;
   }
 
   // Built once: the KeyObject, algorithm, kid, iss and aud never change after start-up.
