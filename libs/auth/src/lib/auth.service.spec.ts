@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
@@ -417,7 +418,10 @@ describe('AuthService', () => {
 
   describe('expired-token clean-up', () => {
     it('deletes expired sessions through the TTL index, or through the sweeper where TTL indexes are refused', async () => {
+      const warnings = jest.spyOn(Logger.prototype, 'warn');
       await start({ sweepIntervalSeconds: 0.05, refreshTokenTtl: 1000 });
+      const warned = warnings.mock.calls.map(([message]) => message);
+      warnings.mockRestore();
       const store = moduleRef.get(RefreshTokenStore);
       const expired = await login();
       clock.advance(1000);
@@ -428,6 +432,7 @@ describe('AuthService', () => {
         expect(indexes.find((index) => index.name === 'expiresAt_1')).toMatchObject({ expireAfterSeconds: 0 });
         return;
       }
+      expect(warned).toContainEqual(expect.stringMatching(/^the server refused the TTL index expiresAt_1 on refresh_tokens_\d+ \(.+\); expired refresh tokens will be deleted by a sweeper every 0\.05 s instead$/));
       await waitFor(async () => (await tokens.countDocuments({ sessionId: expired.sessionId })) === 0);
       expect(await tokens.countDocuments({ sessionId: live.sessionId })).toBe(1);
       await moduleRef.close();

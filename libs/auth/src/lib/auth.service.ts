@@ -66,7 +66,7 @@ export class AuthService {
     const { sub, email, ...claims } = checkIdentity(identity);
     const now = this.now();
     const fresh = this.newToken(
-      { sessionId: randomUUID(), sub, email: normalizeEmail(email), claims, authenticatedAt: now, expiresAt: new Date(now.getTime() + this.options.refreshTokenTtl * 1000) },
+      { sessionId: randomUUID(), sub, email: normalizeEmail(email), claims, authenticatedAt: now, expiresAt: this.sessionExpiry(now) },
       context,
       now,
     );
@@ -119,7 +119,7 @@ export class AuthService {
 
   /** The seed's `generate_refresh_token`: a new opaque token and the expiry a session started now would have. Nothing is stored. */
   generateRefreshToken(): GeneratedRefreshToken {
-    return { refreshToken: createRefreshToken(), expiresAt: new Date(this.now().getTime() + this.options.refreshTokenTtl * 1000) };
+    return { refreshToken: createRefreshToken(), expiresAt: this.sessionExpiry(this.now()) };
   }
 
   /**
@@ -215,6 +215,11 @@ export class AuthService {
     const idle = this.options.idleTimeoutMs;
     if (idle !== undefined && record.lastUsedAt.getTime() + idle <= now.getTime()) return 'refresh_expired';
     return undefined;
+  }
+
+  // The absolute end of a session started at `start`; rotations copy it, never extend it.
+  private sessionExpiry(start: Date): Date {
+    return new Date(start.getTime() + this.options.refreshTokenTtl * 1000);
   }
 
   private withinReuseWindow(rotatedAt: Date, now: Date): boolean {

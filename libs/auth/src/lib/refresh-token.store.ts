@@ -34,7 +34,7 @@ export class RefreshTokenStore implements OnModuleInit, OnModuleDestroy {
         await this.model.collection.createIndex(fields as Record<string, 1 | -1>, indexOptions as CreateIndexOptions);
       } catch (error) {
         if (indexOptions?.expireAfterSeconds === undefined) throw new AuthStoreUnavailableError('index creation', error);
-        this.startSweeper(Object.keys(fields).join('_'), error);
+        this.startSweeper(indexName(fields), error);
       }
     }
   }
@@ -123,7 +123,7 @@ export class RefreshTokenStore implements OnModuleInit, OnModuleDestroy {
   private startSweeper(indexName: string, error: unknown): void {
     const everySeconds = this.options.sweepIntervalMs / 1000;
     this.logger.warn(
-      `the server refused the TTL index ${indexName}_1 on ${this.model.collection.collectionName} (${describeRefusal(error)}); ` +
+      `the server refused the TTL index ${indexName} on ${this.model.collection.collectionName} (${describeRefusal(error)}); ` +
         `expired refresh tokens will be deleted by a sweeper every ${everySeconds} s instead`,
     );
     this.sweeper = setInterval(() => void this.sweepQuietly(), this.options.sweepIntervalMs);
@@ -145,6 +145,13 @@ export class RefreshTokenStore implements OnModuleInit, OnModuleDestroy {
       throw new AuthStoreUnavailableError(operation, error);
     }
   }
+}
+
+// MongoDB's default index name: `expiresAt_1`, `sub_1_createdAt_-1`.
+function indexName(fields: object): string {
+  return Object.entries(fields)
+    .map(([field, direction]) => `${field}_${direction}`)
+    .join('_');
 }
 
 function describeRefusal(error: unknown): string {

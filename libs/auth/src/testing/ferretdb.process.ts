@@ -6,6 +6,7 @@ import type { StartedMongo } from './mongo-server.types';
 
 const STDERR_TAIL_LINES = 20;
 const STOP_GRACE_MS = 5_000;
+const DEFAULT_READY_TIMEOUT_MS = 30_000;
 
 /**
  * Options of {@link startFerretdb}.
@@ -38,15 +39,16 @@ export function startFerretdb(options: FerretdbProcessOptions): Promise<StartedM
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = lastLines(stderr + chunk.toString(), STDERR_TAIL_LINES) + '\n';
   });
+  const stderrTail = () => `its last stderr lines:\n${lastLines(stderr, STDERR_TAIL_LINES) || '(none)'}`;
   const exitReport = (code: number | null, signal: NodeJS.Signals | null) =>
-    `FerretDB (pid ${child.pid}) exited with ${signal ? `signal ${signal}` : `code ${code}`}; its last stderr lines:\n` +
-    (lastLines(stderr, STDERR_TAIL_LINES) || '(none)');
+    `FerretDB (pid ${child.pid}) exited with ${signal ? `signal ${signal}` : `code ${code}`}; ${stderrTail()}`;
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
 
   return new Promise<StartedMongo>((resolveStart, rejectStart) => {
     const timeout = setTimeout(() => {
       child.kill('SIGKILL');
-      rejectStart(new Error(`FerretDB did not print its URI within ${options.readyTimeoutMs ?? 30_000} ms; its last stderr lines:\n${lastLines(stderr, STDERR_TAIL_LINES) || '(none)'}`));
-    }, options.readyTimeoutMs ?? 30_000);
+      rejectStart(new Error(`FerretDB did not print its URI within ${readyTimeoutMs} ms; ${stderrTail()}`));
+    }, readyTimeoutMs);
     const notReady = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timeout);
       rejectStart(new Error(exitReport(code, signal)));
